@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import math
+from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 
@@ -34,12 +35,20 @@ class PageTracker:
     page that is empty, or that adds no connector not seen before, ends the walk, so a
     server repeating the same page forever is asked for at most one page past ``count``.
     Without a ``count`` the walk goes one page at a time until such a page.
+
+    Duplicates come from items shifting between pages while the catalog changes under a
+    walk (or from a server repeating pages), so the tracker remembers the names of the
+    last ``window`` pages rather than of the whole catalog: memory stays flat, and any
+    shift smaller than ``window`` pages, far more than a catalog changes during one
+    walk, is still caught.
     """
 
     per_page: int
+    window: int = 17
     count: int | None = None
     frontier: int = 1
-    seen: set[str] = field(default_factory=set)
+    seen: dict[str, int] = field(default_factory=dict)
+    _recent: deque[tuple[int, list[str]]] = field(default_factory=deque)
 
     @property
     def last(self) -> int:
@@ -61,9 +70,18 @@ class PageTracker:
             )
             self.count = page.count
         fresh = [c for c in page.items if c.name not in self.seen]
-        self.seen.update(c.name for c in fresh)
+        self._remember(number, [c.name for c in fresh])
         self.frontier = number + 1 if fresh else number
         return fresh, bool(fresh) and number < self.last
+
+    def _remember(self, number: int, names: list[str]) -> None:
+        self.seen.update(dict.fromkeys(names, number))
+        self._recent.append((number, names))
+        while len(self._recent) > self.window:
+            old, forgotten = self._recent.popleft()
+            for name in forgotten:
+                if self.seen.get(name) == old:
+                    del self.seen[name]
 
 
 class ConnectorPager:
@@ -117,13 +135,13 @@ class ConnectorPager:
     async def pages(self) -> AsyncGenerator[ConnectorPage, None]:
         """Yield each page in order (connectors seen on an earlier page are left out)."""
         first = await self._fetch(1, self._per_page)
-        tracker = PageTracker(self._per_page)
+        read_ahead = 2 * self._concurrency
+        tracker = PageTracker(self._per_page, window=read_ahead + 1)
         fresh, go_on = tracker.accept(1, first)
         yield _with_items(first, fresh)
         if not go_on:
             return
         slots = asyncio.Semaphore(self._concurrency)
-        read_ahead = 2 * self._concurrency
         per_page = tracker.per_page
 
         async def fetch(number: int) -> ConnectorPage:

@@ -109,8 +109,14 @@ class Transport:
 
     async def pause(self, seconds: float) -> None:
         """Pause every request of this client (and the shared limiter's users) after a 429."""
+        was_open = self._gate.remaining == 0
         in_force = self._gate.trip(seconds)
-        log.warning("rate limited (HTTP 429): pausing all requests for %.2fs", in_force)
+        # One warning per pause; the 429s of requests already in flight only extend it.
+        log.log(
+            logging.WARNING if was_open else logging.DEBUG,
+            "rate limited (HTTP 429): pausing all requests for %.2fs",
+            in_force,
+        )
         if self._shared_pause is not None:
             await self._shared_pause(seconds)
 
