@@ -14,12 +14,14 @@ from ._exceptions import RateLimitError as RateLimitError
 from ._exceptions import ResponseDecodeError as ResponseDecodeError
 from ._exceptions import ServerError as ServerError
 from ._exceptions import WorkatoError as WorkatoError
+from ._forms import to_json_schema as to_json_schema
 from ._models import Connector as Connector
 from ._models import ConnectorPage as ConnectorPage
 from ._models import Operation as Operation
 from ._models import PickListOption as PickListOption
 from ._models import SchemaField as SchemaField
 from ._models import SchemaResult as SchemaResult
+from ._ngif import visible_fields as visible_fields
 from ._pagination import ConnectorPager as ConnectorPager
 from ._protocol import external_id as external_id
 from ._ratelimit import RateLimit as RateLimit
@@ -48,4 +50,6 @@ __all__ = [
     "WorkatoError",
     "__version__",
     "external_id",
+    "to_json_schema",
+    "visible_fields",
 ]
