@@ -18,8 +18,6 @@ from jsonschema import Draft202012Validator
 
 from workato_connectors._models import SchemaField
 from workato_connectors._ngif import (
-    MAX_DEPTH,
-    MAX_LENGTH,
     And,
     Compare,
     Literal,
@@ -35,6 +33,7 @@ from workato_connectors._ngif import (
     parse,
     visible_fields,
 )
+from workato_connectors._ngif_syntax import MAX_DEPTH, MAX_LENGTH
 
 # (expression, line values, expected)
 CASES: list[tuple[str, dict[str, Any], bool]] = [
