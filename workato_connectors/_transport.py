@@ -5,6 +5,7 @@ the in-flight cap and retries around it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -62,8 +63,8 @@ class Transport:
         url = URL(str(self.base_url) + request.path, encoded=True)
         return url.with_query(request.params) if request.params else url
 
-    async def send(self, request: Request, type: type[T]) -> T:
-        """Send ``request`` and decode its 2xx body into ``type``.
+    async def send(self, request: Request, model: type[T]) -> T:
+        """Send ``request`` and decode its 2xx body into ``model``.
 
         Raises:
             APIStatusError: a non-2xx answer that is not retried, or retries ran out.
@@ -71,41 +72,44 @@ class Transport:
             ResponseDecodeError: a 2xx body that is not the expected JSON.
         """
         url = self.url_for(request)
-        public_url = str(url)
         retries = rate_limit_retries = 0
-        while True:
+        for attempt in itertools.count(1):
             status, body, error = await self._attempt(request.method, url)
-            log.debug(
-                "%s %s -> %s (attempt %d)",
-                request.method,
-                request.path,
-                status if status is not None else type_name(error),
-                retries + rate_limit_retries + 1,
-            )
             if error is None:
-                return decode(body, type, status=status or 200, url=public_url)
-            if status == 429:  # pause everyone, whether or not this request retries
-                await self.pause(
-                    rate_limit_pause(
-                        getattr(error, "retry_after", None),
-                        rate_limit_retries=rate_limit_retries,
-                        policy=self._policy,
-                    )
-                )
-            if not should_retry(
-                status, retries=retries, rate_limit_retries=rate_limit_retries, policy=self._policy
-            ):
-                raise error
-            if status == 429:
-                rate_limit_retries += 1
-                continue
+                log.debug("%s %s -> %s (attempt %d)", request.method, request.path, status, attempt)
+                return decode(body, model, status=status or 200, url=str(url))
             retry_after = None
             if isinstance(error, APIStatusError):
                 retry_after = parse_retry_after(error.headers.get("Retry-After"))
-            wait = retry_delay(retries, policy=self._policy, retry_after=retry_after, rng=self._rng)
-            log.debug("retrying %s %s in %.2fs", request.method, request.path, wait)
-            retries += 1
-            await self._sleep(wait)
+            if status == 429:  # pause everyone, whether or not this request retries
+                pause = rate_limit_pause(
+                    retry_after, rate_limit_retries=rate_limit_retries, policy=self._policy
+                )
+                await self.pause(pause)
+            retrying = should_retry(
+                status, retries=retries, rate_limit_retries=rate_limit_retries, policy=self._policy
+            )
+            wait = 0.0  # a 429 waits at the pause gate, like every other request
+            if retrying and status != 429:
+                wait = retry_delay(
+                    retries, policy=self._policy, retry_after=retry_after, rng=self._rng
+                )
+            log.debug(
+                "%s %s -> %s (attempt %d, %s)",
+                request.method,
+                request.path,
+                status if status is not None else type(error).__name__,
+                attempt,
+                f"retrying in {wait:.2f}s" if retrying else "giving up",
+            )
+            if not retrying:
+                raise error
+            if status == 429:
+                rate_limit_retries += 1
+            else:
+                retries += 1
+                await self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def pause(self, seconds: float) -> None:
         """Pause every request of this client (and the shared limiter's users) after a 429."""
@@ -188,11 +192,6 @@ class Transport:
                 url=str(url),
             ),
         )
-
-
-def type_name(error: BaseException | None) -> str:
-    """Return the class name of ``error`` for log lines."""
-    return type(error).__name__
 
 
 def _connection_error(
