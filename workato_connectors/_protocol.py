@@ -180,8 +180,8 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
-def decode(body: bytes, type: type[T], *, status: int = 200, url: str = "") -> T:
-    """Decode a 2xx body straight into ``type``.
+def decode(body: bytes, model: type[T], *, status: int = 200, url: str = "") -> T:
+    """Decode a 2xx body straight into ``model``.
 
     The fast path decodes the bytes with a cached typed decoder. Only if that fails on a
     value (Workato sometimes sends ``null`` for an optional key), the body is decoded
@@ -190,7 +190,7 @@ def decode(body: bytes, type: type[T], *, status: int = 200, url: str = "") -> T
     Raises:
         ResponseDecodeError: the body is not JSON, or lacks a required key such as ``name``.
     """
-    decoder = _DECODERS.get(type) or _DECODERS.setdefault(type, msgspec.json.Decoder(type))
+    decoder = _DECODERS.get(model) or _DECODERS.setdefault(model, msgspec.json.Decoder(model))
     try:
         return decoder.decode(body)  # type: ignore[no-any-return]
     except msgspec.ValidationError:
@@ -200,10 +200,10 @@ def decode(body: bytes, type: type[T], *, status: int = 200, url: str = "") -> T
             f"response is not valid JSON: {exc}", status=status, snippet=_snippet(body), url=url
         ) from None
     try:
-        return msgspec.convert(_drop_nulls(msgspec.json.decode(body)), type)
+        return msgspec.convert(_drop_nulls(msgspec.json.decode(body)), model)
     except msgspec.ValidationError as exc:
         raise ResponseDecodeError(
-            f"response does not match {type.__name__.lstrip('_')}: {exc}",
+            f"response does not match {model.__name__.lstrip('_')}: {exc}",
             status=status,
             snippet=_snippet(body),
             url=url,
