@@ -141,15 +141,16 @@ async def test_a_server_repeating_itself_yields_each_name_once_and_stops():
 
 
 async def test_concurrent_walk_is_much_faster_than_a_sequential_one():
-    async with FakeWorkato(connectors=2_000, latency=0.05) as fake, client_for(fake) as client:
+    # Small pages and long latency: the walk is bound by round trips, not by a busy CPU.
+    async with FakeWorkato(connectors=200, latency=0.1) as fake, client_for(fake) as client:
         start = time.perf_counter()
-        await client.all_connectors(concurrency=1)
+        await client.all_connectors(per_page=10, concurrency=1)
         sequential = time.perf_counter() - start
         start = time.perf_counter()
-        await client.all_connectors(concurrency=8)
+        await client.all_connectors(per_page=10, concurrency=8)
         concurrent = time.perf_counter() - start
-    # 20 pages: 20 round trips one by one against 1 + 19/8 rounds; physics allows ~5x.
-    assert sequential / concurrent > 2.5
+    # 20 pages: 20 round trips one by one against 1 + 3 rounds of 8; physics allows 5x.
+    assert sequential / concurrent > 2.0
 
 
 async def test_read_ahead_is_bounded_while_the_consumer_is_slow():

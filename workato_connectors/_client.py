@@ -191,6 +191,10 @@ class WorkatoClient:
                     timeout=self._timeout,
                     connector=aiohttp.TCPConnector(limit=self._max_concurrency),
                 )
+                # aiohttp silently re-sends an idempotent request once when a reused
+                # connection drops; that resend would bypass the limiter and the retry
+                # policy, so our own retry loop (metered, with backoff) does it instead.
+                self._session._retry_connection = False
             elif self._session.closed:
                 raise ConfigurationError("the aiohttp.ClientSession passed as session= is closed")
             self._transport = Transport(
