@@ -1,0 +1,79 @@
+"""Helpers of the command-line tests: a clean environment, decoding, terminals."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+
+import msgspec
+
+from workato_connectors import Connector
+
+#: Environment variables that steer the CLI or rich; tests start without them.
+ENV_PREFIXES = ("WORKATO_", "FORCE_COLOR", "NO_COLOR", "TTY_", "COLUMNS")
+# An SGR sequence ("\x1b[...m") whose parameters set a foreground or background colour.
+_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
+_COLOR_PARAMS = re.compile(r"^(3[0-9]|4[0-9]|9[0-7]|10[0-7])$")
+
+
+def decode_catalog(data: str | bytes) -> list[Connector]:
+    """Decode a JSON array of connectors."""
+    return msgspec.json.decode(data, type=list[Connector])
+
+
+def has_color(stream: bytes) -> bool:
+    """Return whether ``stream`` holds an ANSI escape that sets a colour."""
+    return any(
+        _COLOR_PARAMS.match(param)
+        for match in _SGR.finditer(stream)
+        for param in match.group(1).decode().split(";")
+    )
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Return this process's environment without settings that would steer the CLI."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIXES)}
+    return {**env, **extra}
+
+
+def run_on_terminal(
+    argv: list[str], *, stdout_too: bool = False, **env: str
+) -> tuple[int, bytes, bytes]:
+    """Run ``python argv`` with stderr (and maybe stdout) on a pseudo-terminal.
+
+    Returns the exit code, what reached the stdout pipe and what reached the terminal.
+    """
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, *argv],
+        stdout=slave if stdout_too else subprocess.PIPE,
+        stderr=slave,
+        env=cli_env(TERM="xterm-256color", COLUMNS="100", **env),
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        reader.join(10)
+        os.close(master)
+    return proc.returncode, out or b"", b"".join(chunks)
