@@ -1,6 +1,7 @@
 """The budget arithmetic, the limiter's guarantee and the pause gate."""
 
 import asyncio
+import math
 
 import pytest
 
@@ -25,10 +26,22 @@ def test_max_in_any_window_counts_a_sliding_window():
 
 
 @pytest.mark.parametrize(
-    "budget", [RateLimit(1000, 60.0), RateLimit(60, 60.0), RateLimit(50, 1.0), RateLimit(3, 1.0)]
+    "budget",
+    [
+        RateLimit(1000, 60.0),
+        RateLimit(60, 60.0),
+        RateLimit(50, 1.0),
+        RateLimit(3, 1.0),
+        RateLimit(1, 60.0),
+        RateLimit(100, 10.0, burst=100),
+        RateLimit(100, 10.0, burst=98),
+        RateLimit(2, 1.0, burst=2),
+    ],
 )
-def test_burst_plus_rate_times_period_stays_within_the_budget(budget):
-    assert budget.effective_burst + budget.rate * budget.period <= budget.requests
+def test_no_window_can_hold_more_than_the_budget(budget):
+    # A leaky bucket lets at most burst + rate * window through any window; counts are whole.
+    assert math.floor(budget.effective_burst + budget.rate * budget.period) <= budget.requests
+    assert budget.rate > 0
 
 
 def test_default_budget_keeps_a_small_margin_but_uses_over_90_percent():
@@ -58,8 +71,8 @@ def test_bad_budgets_say_what_is_accepted(kwargs, message):
         RateLimit(**kwargs)
 
 
-async def test_limiter_never_lets_more_than_the_budget_through_any_window_from_the_start():
-    budget = RateLimit(20, 0.5)
+@pytest.mark.parametrize("budget", [RateLimit(20, 0.5), RateLimit(10, 0.5, burst=10)])
+async def test_limiter_never_lets_more_than_the_budget_through_any_window_from_the_start(budget):
     limiter = budget.limiter()
     loop = asyncio.get_running_loop()
     stamps: list[float] = []
@@ -68,7 +81,7 @@ async def test_limiter_never_lets_more_than_the_budget_through_any_window_from_t
         await limiter.acquire()
         stamps.append(loop.time())
 
-    await asyncio.gather(*(one() for _ in range(50)))
+    await asyncio.gather(*(one() for _ in range(2 * budget.requests + 10)))
     # Delays from a loaded machine only spread requests out; they can never add any.
     assert max_in_any_window(stamps, budget.period) <= budget.requests
 

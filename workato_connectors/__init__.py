@@ -25,6 +25,7 @@ from ._ngif import visible_fields as visible_fields
 from ._pagination import ConnectorPager as ConnectorPager
 from ._protocol import external_id as external_id
 from ._ratelimit import RateLimit as RateLimit
+from ._redis import RedisLimiter as RedisLimiter
 
 __all__ = [
     "APIConnectionError",
@@ -42,6 +43,7 @@ __all__ = [
     "PickListOption",
     "RateLimit",
     "RateLimitError",
+    "RedisLimiter",
     "ResponseDecodeError",
     "SchemaField",
     "SchemaResult",

@@ -81,13 +81,16 @@ class RateLimit:
         per_second = self.requests / self.period
         margin = max(SAFETY_SHARE * self.requests, SAFETY_SECONDS * per_second)
         usable = self.requests - margin - burst
-        if usable <= 0:  # a tiny budget: one request per period/requests, no burst
-            return self.requests / self.period * 0.9
-        return usable / self.period
+        if usable > 0:
+            return usable / self.period
+        # No room for a margin (a tiny budget, or a burst of nearly all of it): a window
+        # then holds at most burst + rate * period requests, and counts are whole, so
+        # keeping that below requests + 1 still lets no more than `requests` through.
+        return 0.9 * (self.requests + 1 - burst) / self.period
 
     def limiter(self) -> AsyncLimiter:
         """Return a fresh in-process limiter keeping this budget (call inside a loop)."""
-        burst = self.effective_burst if self.rate * self.period > 0 else 1
+        burst = self.effective_burst
         return AsyncLimiter(burst, burst / self.rate)
 
 
