@@ -214,3 +214,13 @@ async def test_redirects_to_another_origin_are_not_followed():
         assert hits == []
     finally:
         await runner.cleanup()
+
+
+async def test_the_plugin_fixture_serves_an_app_the_way_a_user_would_test_it(fake_workato):
+    async def marketplace_names(client: WorkatoClient) -> list[str]:  # "the user's app"
+        return [c.name async for c in client.all_connectors() if not c.deprecated]
+
+    async with WorkatoClient(fake_workato.token, base_url=fake_workato.url) as client:
+        names = await marketplace_names(client)
+    assert "google_drive" in names and "jms" in names
+    assert names == [c.name for c in fake_workato.catalog if not c.deprecated]
