@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import workato_connectors
-
 from workato_connectors import RateLimit, WorkatoClient
 from workato_connectors.testing import FakeWorkato
 

@@ -21,7 +21,6 @@ from workato_connectors import (
     WorkatoClient,
     external_id,
 )
-from workato_connectors.testing import FakeWorkato
 
 
 def test_missing_token_says_how_to_set_it(monkeypatch):
@@ -132,7 +131,9 @@ async def test_hostile_managed_user_ids_cannot_change_the_path(fake, client, use
     fields = await client.get_input_schema(user, "jms")
     assert [f.name for f in fields] == ["profile", "provider"]
     path = fake.requests[0].path
-    assert path.startswith("/api/v2/managed_users/E") and path.endswith("/connectors/jms/input_schema")
+    assert path.startswith("/api/v2/managed_users/E") and path.endswith(
+        "/connectors/jms/input_schema"
+    )
     assert path.count("/") == 7
 
 

@@ -20,7 +20,9 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 def test_documented_integrations_sample_decodes_with_every_field():
-    items = decode((SAMPLES / "integrations_google_drive_service_now.json").read_bytes(), _ItemsEnvelope).items
+    items = decode(
+        (SAMPLES / "integrations_google_drive_service_now.json").read_bytes(), _ItemsEnvelope
+    ).items
     assert [c.name for c in items] == ["google_drive", "service_now"]
     drive, snow = items
     assert drive.title == "Google Drive"

@@ -81,9 +81,13 @@ def test_page_request_carries_page_and_per_page():
     assert page_request().params == (("page", "1"), ("per_page", "100"))
 
 
-@pytest.mark.parametrize(("page", "per_page"), [(0, 10), (-1, 10), (1, 0), (1, 101), (1.5, 10), (True, 10), (1, "5")])
+@pytest.mark.parametrize(
+    ("page", "per_page"), [(0, 10), (-1, 10), (1, 0), (1, 101), (1.5, 10), (True, 10), (1, "5")]
+)
 def test_page_and_per_page_out_of_range_raise_value_error(page, per_page):
-    with pytest.raises(ValueError, match=r"(page must be an int >= 1|per_page must be an int 1\.\.100)"):
+    with pytest.raises(
+        ValueError, match=r"(page must be an int >= 1|per_page must be an int 1\.\.100)"
+    ):
         page_request(page, per_page)
 
 

@@ -146,10 +146,14 @@ async def test_malformed_json_is_a_decode_error_and_not_retried(fake, client):
 
 
 async def test_max_concurrency_caps_requests_in_flight():
-    async with FakeWorkato(connectors=30, latency=0.05) as fake:
-        async with client_for(fake, max_concurrency=3) as client:
-            await asyncio.gather(*(client.get_input_schema(i, "jms") for i in range(1, 13)))
-    events = sorted([(r.started, 1) for r in fake.requests] + [(r.finished, -1) for r in fake.requests])
+    async with (
+        FakeWorkato(connectors=30, latency=0.05) as fake,
+        client_for(fake, max_concurrency=3) as client,
+    ):
+        await asyncio.gather(*(client.get_input_schema(i, "jms") for i in range(1, 13)))
+    events = sorted(
+        [(r.started, 1) for r in fake.requests] + [(r.finished, -1) for r in fake.requests]
+    )
     in_flight = peak = 0
     for _, delta in events:
         in_flight += delta

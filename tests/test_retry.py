@@ -57,8 +57,15 @@ def test_rate_limit_pause_honours_retry_after_else_grows_from_a_second():
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("3", 3.0), (" 0.25 ", 0.25), ("-4", 0.0), ("99999", MAX_RETRY_AFTER), (None, None),
-     ("soon", None), ("nan", None)],
+    [
+        ("3", 3.0),
+        (" 0.25 ", 0.25),
+        ("-4", 0.0),
+        ("99999", MAX_RETRY_AFTER),
+        (None, None),
+        ("soon", None),
+        ("nan", None),
+    ],
 )
 def test_retry_after_seconds(value, seconds):
     assert parse_retry_after(value) == seconds
