@@ -113,13 +113,15 @@ class ConnectorPager:
     async def _collect(self) -> list[Connector]:
         return [connector async for page in self.pages() for connector in page.items]
 
-    def __aiter__(self) -> ConnectorPager:
-        return self
-
-    async def __anext__(self) -> Connector:
+    def __aiter__(self) -> AsyncGenerator[Connector, None]:
+        # Hand ``async for`` the generator itself: no extra coroutine per connector.
         if self._iterator is None:
             self._iterator = self._connectors()
-        return await self._iterator.__anext__()
+        return self._iterator
+
+    async def __anext__(self) -> Connector:
+        """Return the next connector (what ``async for`` does)."""
+        return await self.__aiter__().__anext__()
 
     async def aclose(self) -> None:
         """Stop the walk and cancel the pages in flight."""
