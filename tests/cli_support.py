@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -11,6 +12,8 @@ import threading
 import msgspec
 
 from workato_connectors import Connector
+from workato_connectors.cli import main
+from workato_connectors.testing import FakeWorkato
 
 #: Environment variables that steer the CLI or rich; tests start without them.
 ENV_PREFIXES = ("WORKATO_", "FORCE_COLOR", "NO_COLOR", "TTY_", "COLUMNS")
@@ -77,3 +80,25 @@ def run_on_terminal(
         reader.join(10)
         os.close(master)
     return proc.returncode, out or b"", b"".join(chunks)
+
+
+def closed_port() -> int:
+    """Return a loopback port that nothing listens on (it was free a moment ago)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def run_cli(*argv: str) -> int:
+    """Run ``main(argv)`` in a worker thread, so a FakeWorkato keeps serving on this loop."""
+    return await asyncio.to_thread(main, list(argv))
+
+
+def account(fake: FakeWorkato, *argv: str, retries: int = 0) -> list[str]:
+    """Return the options that point the CLI at ``fake`` with few retries, then ``argv``."""
+    return [
+        "--base-url", fake.url, "--token", fake.token,
+        "--rate-limit", "1000/1", "--max-retries", str(retries), *argv,
+    ]  # fmt: skip

@@ -51,17 +51,22 @@ async def test_python_m_reaches_base_url_with_token_and_retries_a_503() -> None:
     assert b"subprocess-token" not in err
 
 
-async def test_a_wrong_token_exits_1_and_keeps_the_previous_output_file(tmp_path: Path) -> None:
+async def test_a_wrong_token_exits_3_and_keeps_the_previous_output_file(tmp_path: Path) -> None:
     target = tmp_path / "catalog.json"
     target.write_text("previous")
     async with FakeWorkato(connectors=10) as fake:
         code, out, err = await run_module(
             "--base-url", fake.url, "--token", "wrong", "catalog", "-o", str(target)
         )
-    assert code == 1
+    assert code == 3
     assert b"HTTP 401" in err and b"Traceback" not in err
     assert target.read_text() == "previous"
     assert os.listdir(tmp_path) == ["catalog.json"]
+
+
+def written(directory: Path) -> list[str]:
+    """Return the names of the files in ``directory`` that hold some data."""
+    return [entry.name for entry in os.scandir(directory) if entry.stat().st_size > 0]
 
 
 class _BrokenSchemaFake(FakeWorkato):
@@ -127,6 +132,36 @@ def test_broken_pipe_exits_141_without_a_traceback() -> None:
         assert proc.wait(timeout=120) == 141
     assert json.loads(first)["name"]
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+@posix_only
+async def test_ctrl_c_during_a_slow_catalog_exits_130_and_leaves_no_output_file(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "catalog.json"
+    # 200 pages of 0.5 s each, 8 at a time: the run lasts far longer than the test needs.
+    async with FakeWorkato(connectors=2000, per_page_cap=10, latency=0.5) as fake:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "workato_connectors", "--base-url", fake.url,
+            "--token", fake.token, "catalog", "--output", str(target),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=cli_env(),
+        )  # fmt: skip
+        try:
+            # Interrupt once the first page is in the temporary file: the run is mid-stream.
+            for _ in range(1200):
+                if written(tmp_path) or proc.returncode is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert [name.endswith(".part") for name in written(tmp_path)] == [True]
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 120)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 130, err.decode()
+    assert err == b"error: interrupted\n" and out == b""
+    assert os.listdir(tmp_path) == []
 
 
 @posix_only

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from .._client import WorkatoClient
 from .._models import Connector, SchemaField
-from ._output import connector_writer, open_output, streams_to_terminal, write_json
+from ._output import ConnectorWriter, connector_writer, open_output, streams_to_terminal, write_json
 from ._ui import UI
 
 __all__ = ["COMMANDS"]
@@ -84,14 +84,20 @@ async def fetch_schemas(
 async def catalog(client: WorkatoClient, args: argparse.Namespace, ui: UI) -> int:
     """Print every connector (json array, jsonl or csv), streaming page by page."""
     with open_output(args.output) as sink:
-        writer = connector_writer(args.format, sink, args.indent)
+        # Opened with the first page, so a run that fails at once writes no stray "[".
+        writer: ConnectorWriter | None = None
 
         def consume(items: Sequence[Connector]) -> None:
+            nonlocal writer
+            if writer is None:
+                writer = connector_writer(args.format, sink, args.indent)
             writer.write(c for c in items if not (args.exclude_deprecated and c.deprecated))
             sink.flush()
 
         # A bar redrawn between lines of data on the same terminal would garble both.
         await walk_catalog(client, ui, consume, progress=not streams_to_terminal(args.output))
+        if writer is None:  # an empty catalog
+            writer = connector_writer(args.format, sink, args.indent)
         writer.close()
     return 0
 
@@ -137,7 +143,12 @@ async def schemas(client: WorkatoClient, args: argparse.Namespace, ui: UI) -> in
 
 
 async def marketplace(client: WorkatoClient, args: argparse.Namespace, ui: UI) -> int:
-    """Write a static marketplace site; print the path of its index page."""
+    """Write a static marketplace site; print the path of its index page.
+
+    Input schemas (for the connection-form previews) are fetched when
+    ``args.with_schemas`` names a managed user, which ``parse_args`` does by default with
+    ``--sandbox``. A failed fetch leaves that page without a preview, not the run failed.
+    """
     try:
         from ..marketplace import build_site
     except ImportError as exc:  # Jinja2 comes with the marketplace extra
@@ -146,15 +157,18 @@ async def marketplace(client: WorkatoClient, args: argparse.Namespace, ui: UI) -
 
     connectors = await fetch_catalog(client, ui, exclude_deprecated=args.exclude_deprecated)
     site_schemas: dict[str, Sequence[SchemaField] | None] | None = None
+    previews = ""
     if args.with_schemas is not None:
+        log.debug("fetching input schemas as managed user %s", args.with_schemas)
         fields, errors = await fetch_schemas(
             client, ui, args.with_schemas, (c.name for c in connectors)
         )
         site_schemas = {**fields, **dict.fromkeys(errors)}
         if errors:
             ui.warn(f"{len(errors)} connector pages have no form preview")
+        previews = f" ({len(fields)} with a form preview)"
     index = build_site(connectors, args.output, schemas=site_schemas, title=args.title)
-    ui.info(f"marketplace: {len(connectors)} connectors written to {args.output}")
+    ui.info(f"marketplace: {len(connectors)} connectors{previews} written to {args.output}")
     print(index, flush=True)
     return 0
 

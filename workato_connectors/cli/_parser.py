@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from .._config import DATA_CENTERS, TOKEN_ENV, __version__
+from .._config import DATA_CENTERS, DEFAULT_MAX_RETRIES, TOKEN_ENV, __version__
 from .._ratelimit import RateLimit
+from ._exit import EXIT_HELP
 
 __all__ = ["CATALOG_FORMATS", "build_parser", "parse_args", "parse_rate_limit"]
 
@@ -15,6 +16,8 @@ CATALOG_FORMATS = ("json", "jsonl", "csv")
 SCHEMA_FORMATS = ("json", "jsonschema")
 DEFAULT_SANDBOX_PORT = 8787
 DEFAULT_SANDBOX_CONNECTORS = 300
+#: The managed user whose input schemas ``--sandbox marketplace`` fetches by default.
+SANDBOX_MANAGED_USER = "1"
 
 _RATE_LIMIT_FORM = "REQUESTS/SECONDS, e.g. 1000/60 (Workato's default) or 60/60"
 
@@ -60,6 +63,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0; got {text!r}")
+    return value
+
+
 def _output_options() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument(
@@ -81,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Browse Workato's connector catalog and input schemas.",
-        epilog=f"Try it without an account: {PROG} --sandbox catalog",
+        epilog=f"Try it without an account: {PROG} --sandbox catalog\n\n{EXIT_HELP}",
+        # Keeps the exit-status table's lines as written.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     account = parser.add_argument_group("account")
@@ -99,11 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="us",
         help="the data center of the account (default: us)",
     )
-    account.add_argument(
+    requests = parser.add_argument_group("requests")
+    requests.add_argument(
         "--rate-limit",
         metavar="REQUESTS/SECONDS",
         type=parse_rate_limit,
         help="the client-side request budget (default: 1000/60; unlimited with --sandbox)",
+    )
+    requests.add_argument(
+        "--max-retries",
+        metavar="N",
+        type=_count(0),
+        default=DEFAULT_MAX_RETRIES,
+        help="retries of a request that failed with 5xx, 408, a network error or a timeout; "
+        f"a 429 is retried up to 3*N times (default: {DEFAULT_MAX_RETRIES}; 0: never retry)",
+    )
+    requests.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_timeout,
+        help="give up on an attempt after SECONDS (default: 60 in all, or 30 without data)",
     )
     sandbox = parser.add_argument_group("sandbox")
     sandbox.add_argument(
@@ -121,7 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chatter = parser.add_argument_group("messages")
     chatter.add_argument(
-        "-v", "--verbose", action="store_true", help="log requests and retries to stderr"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log requests and retries to stderr; tracebacks with errors",
     )
     chatter.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no notices on stderr"
@@ -174,12 +207,26 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     schemas.add_argument("connectors", metavar="CONNECTOR", nargs="*")
     schemas.add_argument("--all", action="store_true", help="every connector of the catalog")
 
-    site = commands.add_parser("marketplace", help="write a static marketplace web site")
+    site = commands.add_parser(
+        "marketplace",
+        help="write a static marketplace web site",
+        description="Write a static marketplace web site: a searchable index of the catalog and "
+        "a page per connector, with a connection-form preview when input schemas are fetched. "
+        f"With --sandbox, input schemas are fetched by default (as managed user "
+        f"{SANDBOX_MANAGED_USER}); against an account, only with --with-schemas.",
+    )
     site.add_argument("--output", "-o", metavar="DIR", required=True, help="the site's directory")
-    site.add_argument(
+    previews = site.add_mutually_exclusive_group()
+    previews.add_argument(
         "--with-schemas",
         metavar="MANAGED_USER",
-        help="fetch every input schema as this managed user, for connection-form previews",
+        help="fetch every input schema as this managed user, for connection-form previews "
+        f"(default: none; {SANDBOX_MANAGED_USER} with --sandbox)",
+    )
+    previews.add_argument(
+        "--no-schemas",
+        action="store_true",
+        help="fetch no input schemas: pages without form previews (the default against an account)",
     )
     site.add_argument(
         "--exclude-deprecated", action="store_true", help="leave deprecated connectors out"
@@ -218,6 +265,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.sandbox_connectors is not None:
         args.sandbox = True
+    if args.command == "marketplace":
+        # The sandbox's schemas cost nothing, and the site's previews need them.
+        if args.no_schemas:
+            args.with_schemas = None
+        elif args.with_schemas is None and args.sandbox:
+            args.with_schemas = SANDBOX_MANAGED_USER
     if args.command == "catalog" and args.indent is not None and args.format != "json":
         parser.error("--indent applies to --format json only")
     if args.command == "schemas" and args.all == bool(args.connectors):

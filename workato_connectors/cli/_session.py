@@ -54,6 +54,8 @@ async def open_client(args: argparse.Namespace, ui: UI) -> AsyncIterator[Workato
             base_url=args.base_url,
             data_center=args.data_center,
             rate_limit=args.rate_limit,
+            max_retries=args.max_retries,
+            timeout=args.timeout,
         ) as client:
             log.debug("talking to %s", client.base_url)
             yield client
@@ -71,7 +73,11 @@ async def open_client(args: argparse.Namespace, ui: UI) -> AsyncIterator[Workato
             "connectors (drop --sandbox to use your account)"
         )
         async with WorkatoClient(
-            fake.token, base_url=fake.url, rate_limit=args.rate_limit or _UNLIMITED
+            fake.token,
+            base_url=fake.url,
+            rate_limit=args.rate_limit or _UNLIMITED,
+            max_retries=args.max_retries,
+            timeout=args.timeout,
         ) as client:
             yield client
 
