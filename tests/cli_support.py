@@ -10,6 +10,7 @@ import sys
 import threading
 
 import msgspec
+import pytest
 
 from workato_connectors import Connector
 from workato_connectors.cli import main
@@ -20,6 +21,13 @@ ENV_PREFIXES = ("WORKATO_", "FORCE_COLOR", "NO_COLOR", "TTY_", "COLUMNS")
 # An SGR sequence ("\x1b[...m") whose parameters set a foreground or background colour.
 _SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 _COLOR_PARAMS = re.compile(r"^(3[0-9]|4[0-9]|9[0-7]|10[0-7])$")
+
+
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove the environment variables that would steer the CLI or rich, for one test."""
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIXES):
+            monkeypatch.delenv(name)
 
 
 def decode_catalog(data: str | bytes) -> list[Connector]:

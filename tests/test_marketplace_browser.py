@@ -1,64 +1,38 @@
-"""The generated marketplace in a real browser: headless Chromium driven by Playwright.
+"""The marketplace of hand-made catalogs in a real browser: headless Chromium driven by Playwright.
 
-Three sites are served from 127.0.0.1 by a small aiohttp static server: ``sandbox/``,
-written by ``workato-connectors --sandbox marketplace --output DIR`` exactly as a user
-would run it, and ``small/`` and ``large/``, written by ``build_site`` from hand-made
-catalogs. Every request to any other origin is aborted and fails the test. Screenshots go
-to ``test-artifacts/``.
+Two sites, written by ``build_site``, are served from 127.0.0.1: ``small/`` (samples,
+a deprecated app, a title that is a script tag, form previews) and ``large/`` (5,000
+apps). Every request to any other origin is aborted and fails the test. Screenshots go
+to ``test-artifacts/``. The site the CLI writes is in ``test_marketplace_browser_sandbox.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import AsyncIterator, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 import pytest_asyncio
-from aiohttp import web
-from playwright.async_api import (
-    Browser,
-    ConsoleMessage,
-    Dialog,
-    Locator,
-    Page,
-    Request,
-    Route,
-    async_playwright,
-    expect,
+from browser_support import (
+    ARTIFACTS,
+    SAMPLES,
+    Troubles,
+    cards,
+    launch_chromium,
+    open_page,
+    serve_static,
 )
+from playwright.async_api import Browser, Page, expect
 
-from workato_connectors import Connector, Operation, PickListOption, SchemaField, visible_fields
+from workato_connectors import Connector, Operation, PickListOption, SchemaField
 from workato_connectors._ngif import is_visible
-from workato_connectors.cli import main
 from workato_connectors.marketplace import build_site
-from workato_connectors.testing import generate_catalog, generate_input_schema
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-# Debian's chromium package; Playwright drives it, no browser download.
-CHROMIUM = os.environ.get("WORKATO_TEST_CHROMIUM", "/usr/bin/chromium")
-HAVE_CHROMIUM = Path(CHROMIUM).is_file()
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Generous: the machine is small and shared with other suites.
-TIMEOUT_MS = 30_000
-expect.set_options(timeout=TIMEOUT_MS)
-
-SAMPLES = Path(__file__).parent / "samples"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 XSS = "<script>alert(1)</script>"
 
 FORM = [
@@ -147,59 +121,9 @@ def large_catalog(size: int = 5000) -> list[Connector]:
     ]
 
 
-# -- what the sandbox serves, and so what its site must show ----------------------------------
-
-SANDBOX = generate_catalog()  # the catalog of `--sandbox` (its default size and seed)
-SANDBOX_JMS = next(c for c in SANDBOX if c.name == "jms")
-
-
-def search_text(connector: Connector) -> str:
-    """Return what the index's search matches: names and titles of the app and its operations."""
-    titles = [op.title or "" for op in (*connector.triggers, *connector.actions)]
-    return "\n".join([connector.name, connector.title or "", *titles]).lower()
-
-
-def card_titles(connectors: Sequence[Connector]) -> list[str]:
-    """Return the titles of the cards of ``connectors``, in the order of the index."""
-    ordered = sorted(connectors, key=lambda c: ((c.title or c.name).casefold(), c.name))
-    return [c.title or c.name for c in ordered]
-
-
-def simple_condition() -> tuple[str, str, str, str]:
-    """Find a sandbox form where picking one option of a select reveals another field.
-
-    Returns the names of the connector and of the select, the option's label and the name
-    of the field it reveals, checked against the Python reference evaluator.
-    """
-    for connector in SANDBOX:
-        fields = generate_input_schema(connector.name)
-        selects = {f.name: f for f in fields if isinstance(f.pick_list, tuple)}
-        for field in fields:
-            match = re.fullmatch(r"line\.(\w+) == '([^']*)'", field.ng_if or "")
-            if not match or match[1] not in selects:
-                continue
-            select = selects[match[1]]
-            assert isinstance(select.pick_list, tuple)
-            for option in select.pick_list:
-                if option.value == match[2]:
-                    assert field not in visible_fields(fields, {})
-                    assert field in visible_fields(fields, {select.name: option.value})
-                    return connector.name, select.name, option.label, field.name
-    raise AssertionError("no sandbox form reveals a field on a select's option")
-
-
-def run_cli_marketplace(out_dir: Path) -> None:
-    """Run ``workato-connectors --sandbox marketplace --output out_dir``."""
-    # asyncio.run gets a thread of its own, away from the test's event loop.
-    with ThreadPoolExecutor(1) as pool:
-        code = pool.submit(main, ["--sandbox", "marketplace", "--output", str(out_dir)]).result()
-    assert code == 0
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("marketplace")
-    run_cli_marketplace(root / "sandbox")
     jms = msgspec.json.decode(
         (SAMPLES / "input_schema_jms.json").read_bytes(), type=dict[str, list[SchemaField]]
     )["result"]
@@ -210,166 +134,27 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def origin(sites: Path) -> AsyncIterator[str]:
-    app = web.Application()
-    app.router.add_static("/", sites)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve_static(sites) as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    if not HAVE_CHROMIUM:
-        message = f"no Chromium at {CHROMIUM}: apt-get install chromium"
-        # On CI a missing browser is a broken setup, elsewhere a missing optional tool.
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=2 * TIMEOUT_MS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-class Troubles:
-    """What went wrong in a page: script errors, dialogs, requests to other origins."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
+    async with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
 def troubles() -> Iterator[Troubles]:
     found = Troubles()
     yield found
-    assert found.errors == [], "script errors"
-    assert found.dialogs == [], "a dialog opened: markup from data ran as code"
-    assert found.foreign == [], "the site requested another origin"
+    found.assert_none()
 
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser, origin: str, troubles: Troubles) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, base_url=origin)
-    context.set_default_timeout(TIMEOUT_MS)
-
-    async def gate(route: Route, request: Request) -> None:
-        if request.url.startswith(origin + "/"):
-            await route.continue_()
-        else:
-            troubles.foreign.append(request.url)
-            await route.abort()
-
-    await context.route("**/*", gate)
-    tab = await context.new_page()
-
-    async def on_dialog(dialog: Dialog) -> None:
-        troubles.dialogs.append(dialog.message)
-        await dialog.dismiss()
-
-    def on_console(message: ConsoleMessage) -> None:
-        # Content-Security-Policy violations are reported here.
-        if message.type == "error":
-            troubles.errors.append(message.text)
-
-    tab.on("pageerror", lambda error: troubles.errors.append(str(error)))
-    tab.on("console", on_console)
-    tab.on("dialog", on_dialog)
-    try:
+    async with open_page(browser, origin, troubles) as tab:
         yield tab
-    finally:
-        await context.close()
-
-
-def cards(page: Page) -> Locator:
-    return page.locator("#cards > li.card:visible")
-
-
-def showing(shown: int, total: int) -> str:
-    return f"Showing {shown:,} of {total:,} apps"
-
-
-# -- the site of `workato-connectors --sandbox marketplace --output DIR` ---------------------
-
-
-async def test_sandbox_site_searches_filters_by_category_and_hides_deprecated(
-    page: Page,
-) -> None:
-    total = len(SANDBOX)
-    query = "message"
-    found = [c for c in SANDBOX if query in search_text(c)]
-    category = SANDBOX_JMS.categories[0]
-    in_category = [c for c in SANDBOX if category in c.categories]
-    current = [c for c in in_category if not c.deprecated]
-    # Otherwise these filters would prove nothing.
-    assert 1 < len(found) < total and 0 < len(current) < len(in_category) < total
-
-    await page.goto("/sandbox/index.html")
-    await expect(page.locator("#count")).to_have_text(showing(total, total))
-    await expect(cards(page)).to_have_count(total)
-
-    await page.get_by_label("Search").press_sequentially(query)
-    await expect(page.locator("#count")).to_have_text(showing(len(found), total))
-    await expect(cards(page).get_by_role("link")).to_have_text(card_titles(found))
-    await expect(page).to_have_url(f"/sandbox/index.html?q={query}")
-
-    await page.get_by_label("Search").fill("")
-    await page.get_by_label("Category").select_option(category)
-    await expect(page.locator("#count")).to_have_text(showing(len(in_category), total))
-    await expect(cards(page).get_by_role("link")).to_have_text(card_titles(in_category))
-    await page.get_by_label("Hide deprecated").check()
-    await expect(page.locator("#count")).to_have_text(showing(len(current), total))
-    await expect(cards(page)).to_have_count(len(current))
-    await expect(cards(page).get_by_role("link")).to_have_text(card_titles(current))
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=ARTIFACTS / "marketplace-sandbox-filters.png")
-
-
-async def test_sandbox_site_jms_page_previews_the_managed_connection_swap(page: Page) -> None:
-    await page.goto("/sandbox/index.html")
-    await page.get_by_label("Search").fill("jms")
-    await expect(cards(page).get_by_role("link")).to_have_text([SANDBOX_JMS.title or "jms"])
-    await cards(page).get_by_role("link").click()
-    await expect(page).to_have_url("/sandbox/connectors/jms.html")
-
-    profile = page.get_by_label("On-prem connection profile")
-    provider = page.get_by_label("Provider")
-    await expect(profile).to_be_visible()
-    await expect(provider).to_be_hidden()
-    await expect(page.locator("#preview-status")).to_have_text("2 of 3 fields shown")
-    await page.get_by_label("Use managed connection").check()
-    await expect(provider).to_be_visible()
-    await expect(profile).to_be_hidden()
-    await provider.select_option("Amazon SQS")
-    await expect(provider.locator("option:checked")).to_have_text("Amazon SQS")
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=ARTIFACTS / "marketplace-sandbox-jms.png", full_page=True)
-
-
-async def test_sandbox_site_preview_reveals_a_field_when_its_option_is_picked(
-    page: Page,
-) -> None:
-    name, select, option, revealed = simple_condition()
-    await page.goto(f"/sandbox/connectors/{name}.html")
-    field = page.locator(f'[data-field="{revealed}"]')
-    await expect(field).to_be_hidden()
-    await page.locator(f'[data-field="{select}"] select').select_option(label=option)
-    await expect(field).to_be_visible()
-    await expect(field.locator("input, select, textarea").first).to_be_visible()
-
-
-# -- hand-made catalogs, written by build_site -----------------------------------------------
 
 
 async def test_typing_a_search_narrows_the_cards_and_updates_the_count(page: Page) -> None:

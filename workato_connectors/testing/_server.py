@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-import msgspec
 from aiohttp import web
 
 from .._models import Connector
@@ -22,59 +20,21 @@ from ._endpoints import (
     parse_applications,
     parse_page_query,
 )
-from ._faults import (
-    Failure,
-    FaultPlan,
-    SlidingWindow,
-    check_count,
-    check_seconds,
-    error_body,
-    format_retry_after,
-    html_page,
-    retry_after_header,
-    truncate,
+from ._faults import FaultPlan, SlidingWindow, check_count, check_seconds
+from ._record import RecordedRequest
+from ._responses import (
+    failure_response,
+    make_failure,
+    malformed,
+    not_found,
+    ok,
+    rejected,
+    too_many_requests,
+    unauthorized,
 )
 from ._schemas import input_schema_wire
 
 __all__ = ["FakeWorkato", "RecordedRequest"]
-
-_JSON = "application/json"
-_UNAUTHORIZED = msgspec.json.encode({"message": "Unauthorized"})
-_NOT_FOUND = msgspec.json.encode({"message": "Not found"})
-_NO_USER = msgspec.json.encode({"message": "Managed user not found"})
-_NO_CONNECTOR = msgspec.json.encode({"message": "Connector not found"})
-
-
-@dataclass(slots=True)
-class RecordedRequest:
-    """One request as the fake saw it, appended to ``FakeWorkato.requests`` on arrival.
-
-    Attributes:
-        method: the HTTP method.
-        path: the raw path exactly as received (still percent-encoded), without the query.
-        query: the decoded query parameters.
-        headers: the request headers as received (the token included: it is the fake's).
-        started: ``time.monotonic()`` on arrival (the rate-limit window uses this time).
-        status: the status answered; ``None`` while in flight and when no response went
-            out (a dropped connection, a client that went away, or the fake closed first).
-        finished: ``time.monotonic()`` when the answer was ready, ``None`` while in flight.
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    started: float
-    status: int | None = None
-    finished: float | None = None
-
-
-def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=status, body=body, content_type=_JSON, headers=headers)
-
-
-def _rejected(rejection: Rejection) -> web.Response:
-    return _json(400, msgspec.json.encode(rejection))
 
 
 class FakeWorkato:
@@ -218,10 +178,8 @@ class FakeWorkato:
         a proxy's HTML error page. ``retry_after`` (seconds, or a string such as an HTTP
         date) is sent as ``Retry-After``. Calling it again queues another batch.
         """
-        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
-            raise ValueError(f"status must be an int in 400..599, got {status!r}")
-        header = None if retry_after is None else retry_after_header(retry_after)
-        self._faults.fail_next(check_count(n), Failure(status, bool(html), header))
+        failure = make_failure(status, html, retry_after)
+        self._faults.fail_next(check_count(n), failure)
 
     def malformed_next(self, n: int) -> None:
         """Answer the next ``n`` requests with 200 and a truncated, unparseable JSON body."""
@@ -374,10 +332,10 @@ class FakeWorkato:
         early: web.Response | None = None
         fault = None
         if not self._bearer_matches(request.headers.get("Authorization", "")):
-            early = _json(401, _UNAUTHORIZED)
+            early = unauthorized()
         elif self._window is not None and (wait := self._window.admit(now)) is not None:
             self.rate_limited += 1
-            early = _json(429, error_body(429), {"Retry-After": format_retry_after(wait)})
+            early = too_many_requests(wait)
         else:
             fault = self._faults.take()
         delay = self._latency + (fault.stall if fault is not None else 0.0)
@@ -388,11 +346,12 @@ class FakeWorkato:
         if fault is not None and fault.drop:
             return None
         if fault is not None and fault.failure is not None:
-            return self._failure(fault.failure)
+            if fault.failure.status == 429:
+                self.rate_limited += 1
+            return failure_response(fault.failure)
         response = await self._endpoint(request, path)
         if fault is not None and fault.malformed:
-            assert isinstance(response.body, bytes)
-            return _json(200, truncate(response.body))
+            return malformed(response)
         return response
 
     def _bearer_matches(self, authorization: str) -> bool:
@@ -409,43 +368,30 @@ class FakeWorkato:
             return True
         return False
 
-    def _failure(self, failure: Failure) -> web.Response:
-        if failure.status == 429:
-            self.rate_limited += 1
-        headers = {} if failure.retry_after is None else {"Retry-After": failure.retry_after}
-        if failure.html:
-            return web.Response(
-                status=failure.status,
-                body=html_page(failure.status),
-                headers=headers,
-                content_type="text/html",
-            )
-        return _json(failure.status, error_body(failure.status), headers)
-
     async def _endpoint(self, request: web.Request, path: str) -> web.Response:
         if request.method != "GET":
-            return _json(404, _NOT_FOUND)
+            return not_found()
         if path == "/api/integrations/all":
             parsed = parse_page_query(request.query, self._per_page_cap)
             if isinstance(parsed, Rejection):
-                return _rejected(parsed)
-            return _json(200, msgspec.json.encode(self.page_body(*parsed)))
+                return rejected(parsed)
+            return ok(self.page_body(*parsed))
         if path == "/api/integrations":
             body = await request.read() if request.can_read_body else b""
             names = parse_applications(request.query.get("applications"), body)
             if isinstance(names, Rejection):
-                return _rejected(names)
+                return rejected(names)
             found = (self._index.find(self.catalog, name) for name in names)
             items = [connector for connector in found if connector is not None]
-            return _json(200, msgspec.json.encode({"items": items}))
+            return ok({"items": items})
         if (match := match_schema_path(path)) is not None:
             return self._input_schema(*match)
-        return _json(404, _NOT_FOUND)
+        return not_found()
 
     def _input_schema(self, managed_user_id: str, connector_name: str) -> web.Response:
         if not self.managed_user_exists(managed_user_id):
-            return _json(404, _NO_USER)
+            return not_found("Managed user not found")
         if self._index.find(self.catalog, connector_name) is None:
-            return _json(404, _NO_CONNECTOR)
+            return not_found("Connector not found")
         result = self.input_schema(managed_user_id, connector_name)
-        return _json(200, msgspec.json.encode({"result": result}))
+        return ok({"result": result})
