@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from browser_support import Troubles, launch_chromium, open_page, serve_static
+from playwright.async_api import Browser, Page
 
 import workato_connectors
 from workato_connectors import RateLimit, WorkatoClient
@@ -50,3 +53,35 @@ def other_tasks() -> set[asyncio.Task[object]]:
         if path and path.is_relative_to(package) and "testing" not in path.parts:
             mine.add(task)
     return mine
+
+
+# -- the browser tests: one Chromium per module, serving the module's own ``sites`` fixture --
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def origin(sites: Path) -> AsyncIterator[str]:
+    """Serve the module's ``sites`` directory on loopback; yield its URL."""
+    async with serve_static(sites) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Launch Debian's Chromium once per module."""
+    async with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def troubles() -> Iterator[Troubles]:
+    """Collect script errors, CSP violations and dialogs; fail the test if any."""
+    found = Troubles()
+    yield found
+    found.assert_none()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(browser: Browser, origin: str, troubles: Troubles) -> AsyncIterator[Page]:
+    """Open a tab that blocks other origins and records troubles."""
+    async with open_page(browser, origin, troubles) as tab:
+        yield tab

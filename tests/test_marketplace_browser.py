@@ -9,23 +9,17 @@ to ``test-artifacts/``. The site the CLI writes is in ``test_marketplace_browser
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
-import pytest_asyncio
 from browser_support import (
     ARTIFACTS,
     SAMPLES,
-    Troubles,
     cards,
-    launch_chromium,
-    open_page,
-    serve_static,
 )
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from workato_connectors import Connector, Operation, PickListOption, SchemaField
 from workato_connectors._ngif import is_visible
@@ -130,31 +124,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_site(small_catalog(), root / "small", schemas={"jms": jms, "forms": FORM})
     build_site(large_catalog(), root / "large")
     return root
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def origin(sites: Path) -> AsyncIterator[str]:
-    async with serve_static(sites) as url:
-        yield url
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with launch_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def troubles() -> Iterator[Troubles]:
-    found = Troubles()
-    yield found
-    found.assert_none()
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def page(browser: Browser, origin: str, troubles: Troubles) -> AsyncIterator[Page]:
-    async with open_page(browser, origin, troubles) as tab:
-        yield tab
 
 
 async def test_typing_a_search_narrows_the_cards_and_updates_the_count(page: Page) -> None:

@@ -9,22 +9,17 @@ Screenshots go to ``test-artifacts/``. Hand-made catalogs are in ``test_marketpl
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from browser_support import (
     ARTIFACTS,
-    Troubles,
     cards,
-    launch_chromium,
-    open_page,
-    serve_static,
     showing,
 )
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from workato_connectors import Connector, visible_fields
 from workato_connectors.cli import main
@@ -86,31 +81,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("marketplace")
     run_cli_marketplace(root / "sandbox")
     return root
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def origin(sites: Path) -> AsyncIterator[str]:
-    async with serve_static(sites) as url:
-        yield url
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with launch_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def troubles() -> Iterator[Troubles]:
-    found = Troubles()
-    yield found
-    found.assert_none()
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def page(browser: Browser, origin: str, troubles: Troubles) -> AsyncIterator[Page]:
-    async with open_page(browser, origin, troubles) as tab:
-        yield tab
 
 
 async def test_sandbox_site_searches_filters_by_category_and_hides_deprecated(
