@@ -19,6 +19,9 @@ Meaning:
   only ``null`` and missing values; a boolean equals the same boolean and its string
   ``"true"``/``"false"``; a string equals the same string; numbers compare by value
   (``1 == 1.0``); nothing else is equal (``'1' == 1`` is false, unlike JavaScript).
+* ``!`` binds as in JavaScript and gives a boolean: ``!line.a == true`` holds when
+  ``line.a`` is falsy, ``!line.a == 'x'`` never holds. The parser rewrites such
+  comparisons into truthiness tests or constants, so the tree evaluated here has none.
 
 Every expression this grammar accepts also has an exact JSON Schema translation
 (:func:`condition_schema`), which is how :func:`workato_connectors.to_json_schema` makes
@@ -47,6 +50,7 @@ from ._ngif_syntax import (
     Or,
     Path,
     Scalar,
+    as_boolean,
     parse,
 )
 
@@ -84,18 +88,12 @@ def is_truthy(value: Any) -> bool:
     return True
 
 
-def _as_boolean(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
-
-
 def loose_equal(left: Any, right: Any) -> bool:
     """Return whether two form values are equal under ``==`` (see the module docstring)."""
     if left is None or right is None:
         return left is None and right is None
     if isinstance(left, bool) or isinstance(right, bool):
-        as_left, as_right = _as_boolean(left), _as_boolean(right)
+        as_left, as_right = as_boolean(left), as_boolean(right)
         return as_left is not None and as_left is as_right
     if isinstance(left, str) or isinstance(right, str):
         return isinstance(left, str) and isinstance(right, str) and left == right
@@ -173,7 +171,7 @@ def _combine(keyword: str, parts: list[Schema]) -> Schema:
 def _equals_schema(names: tuple[str, ...], value: Scalar) -> Schema:
     if value is None:
         return _negate(_at_path(names, {"not": {"const": None}}))
-    boolean = _as_boolean(value)
+    boolean = as_boolean(value)
     if boolean is not None:
         return _at_path(names, {"enum": [boolean, "true" if boolean else "false"]})
     return _at_path(names, {"const": value})

@@ -3,10 +3,10 @@
 Grammar (EBNF; ASCII whitespace between tokens is ignored)::
 
     expression = and , { "||" , and } ;
-    and        = not , { "&&" , not } ;
-    not        = { "!" } , comparison ;
-    comparison = "(" , expression , ")"
-               | operand , [ ( "==" | "===" | "!=" | "!==" ) , operand ] ;
+    and        = equality , { "&&" , equality } ;
+    equality   = unary , [ ( "==" | "===" | "!=" | "!==" ) , unary ] ;
+    unary      = { "!" } , primary ;
+    primary    = "(" , expression , ")" | operand ;
     operand    = path | literal ;
     path       = "line" , "." , name , { "." , name } ;
     literal    = string | number | "true" | "false" | "null" | "undefined" ;
@@ -16,11 +16,14 @@ dot: ``line.null`` is a path); ``string`` is single- or double-quoted with backs
 escapes (``\\n \\t \\r \\b \\f \\v \\0 \\xHH \\uHHHH``, any other escaped character
 stands for itself); ``number`` is ``-?(D+(.D*)?|.D+)([eE][+-]?D+)?`` and must be finite.
 
-Precedence is ``||`` < ``&&`` < ``!`` < comparison < primary. Unlike JavaScript, ``!``
-binds looser than ``==``: ``!line.a == 'x'`` means ``!(line.a == 'x')``. Comparisons do
-not chain, at most one side may be a path (two fields are never compared), and a
-parenthesised group cannot be compared. Input longer than 2,000 characters or nested
-deeper than 32 parentheses is rejected. Anything else is a syntax error.
+Precedence is JavaScript's: ``||`` < ``&&`` < equality < ``!`` < primary, so
+``!line.a == 'x'`` means ``(!line.a) == 'x'`` (a boolean compared with ``'x'``) and
+``!(line.a == 'x')`` negates the comparison. Comparisons do not chain, and one side of a
+comparison must be a literal; the other is a path, a literal or a negated operand or
+group (``!line.a == true``, ``false != !(line.a || line.b)``). So two fields are never
+compared, and neither is a parenthesised group without ``!`` (its JavaScript value is an
+operand's, not a boolean). Input longer than 2,000 characters or nested deeper than 32
+parentheses is rejected. Anything else is a syntax error.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ __all__ = [
     "Or",
     "Path",
     "Scalar",
+    "as_boolean",
     "parse",
 ]
 
@@ -89,7 +93,9 @@ class Or:
 class Compare:
     """``left == right`` (``op`` is ``"=="``) or ``left != right`` (``"!="``).
 
-    The parser puts a path, if there is one, on the left.
+    The parser puts a path, if there is one, on the left. A compared negation
+    (``!line.a == true``) never becomes a ``Compare``: the parser rewrites it into a
+    truthiness test or a constant.
     """
 
     op: str
@@ -170,6 +176,31 @@ def _tokenize(expression: str) -> list[_Token]:
     return tokens
 
 
+def as_boolean(value: object) -> bool | None:
+    """Return the boolean a value equals under ``==`` (itself, or ``"true"``/``"false"``)."""
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Unary:
+    """A primary with the ``!`` written before it, as parsed, before any comparison."""
+
+    bangs: int
+    node: Node  # a path or literal, or the expression inside parentheses
+    grouped: bool
+
+    def literal(self) -> Literal | None:
+        if self.bangs or self.grouped or not isinstance(self.node, Literal):
+            return None
+        return self.node
+
+    def truth(self) -> Node:
+        # Read in a boolean context, only the parity of the "!" matters.
+        return Not(self.node) if self.bangs % 2 else self.node
+
+
 class _Parser:
     """Recursive descent over the token list, one method per grammar rule."""
 
@@ -205,49 +236,65 @@ class _Parser:
         return operands[0] if len(operands) == 1 else Or(tuple(operands))
 
     def and_rule(self) -> Node:
-        operands = [self.not_rule()]
+        operands = [self.equality_rule()]
         while self.peek("&&"):
             self.take()
-            operands.append(self.not_rule())
+            operands.append(self.equality_rule())
         return operands[0] if len(operands) == 1 else And(tuple(operands))
 
-    def not_rule(self) -> Node:
+    def equality_rule(self) -> Node:
+        left = self.unary_rule()
+        if not self.peek(*_EQUALITY):
+            return left.truth()
+        op_token = self.take()
+        right = self.unary_rule()
+        if self.peek(*_EQUALITY):
+            raise self.fail("comparisons do not chain")
+
+        def fail(problem: str) -> NgIfSyntaxError:
+            return NgIfSyntaxError(self.expression, op_token.position, problem)
+
+        if (left.bangs == 0 and left.grouped) or (right.bangs == 0 and right.grouped):
+            raise fail("a parenthesised expression cannot be compared")
+        op = _EQUALITY[op_token.text]
+        # The literal goes on the right, so a path, if there is one, is on the left.
+        other, literal = left, right.literal()
+        if literal is None:
+            other, literal = right, left.literal()
+        if literal is None:
+            raise fail("one side must be a literal (comparing two fields is not supported)")
+        if other.bangs == 0 and isinstance(other.node, Path | Literal):
+            return Compare(op, other.node, literal)
+        # A negation is a boolean, so comparing it with a literal is a truthiness test of
+        # the negated node or a constant (a boolean equals only a boolean or its string,
+        # see as_boolean). Rewriting it here, rather than letting Compare hold a Not,
+        # keeps the tree, and so the evaluator, the JSON Schema translation and the
+        # JavaScript port's evaluator, as they were: one place knows about it, not four.
+        boolean = as_boolean(literal.value)
+        if boolean is None:
+            return Literal(op == "!=")
+        truth = other.truth()
+        if boolean is (op == "=="):
+            return truth
+        return truth.operand if isinstance(truth, Not) else Not(truth)
+
+    def unary_rule(self) -> _Unary:
         bangs = 0
         while self.peek("!"):
             self.take()
             bangs += 1
-        node = self.comparison_rule()
-        # Only the parity matters: every node is read in a boolean context.
-        return Not(node) if bangs % 2 else node
-
-    def comparison_rule(self) -> Node:
-        if self.peek("("):
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise self.fail(f"more than {MAX_DEPTH} nested parentheses")
-            self.take()
-            node = self.expression_rule()
-            if not self.peek(")"):
-                raise self.fail("expected ')'")
-            self.take()
-            self.depth -= 1
-            if self.peek(*_EQUALITY):
-                raise self.fail("a parenthesised expression cannot be compared")
-            return node
-        left = self.operand_rule()
-        if not self.peek(*_EQUALITY):
-            return left
-        op_token = self.take()
-        right = self.operand_rule()
-        if isinstance(left, Path) and isinstance(right, Path):
-            raise NgIfSyntaxError(
-                self.expression, op_token.position, "comparing two fields is not supported"
-            )
-        if self.peek(*_EQUALITY):
-            raise self.fail("comparisons do not chain")
-        if isinstance(right, Path):
-            left, right = right, left
-        return Compare(_EQUALITY[op_token.text], left, right)
+        if not self.peek("("):
+            return _Unary(bangs, self.operand_rule(), grouped=False)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"more than {MAX_DEPTH} nested parentheses")
+        self.take()
+        node = self.expression_rule()
+        if not self.peek(")"):
+            raise self.fail("expected ')'")
+        self.take()
+        self.depth -= 1
+        return _Unary(bangs, node, grouped=True)
 
     def operand_rule(self) -> Path | Literal:
         token = self.take()

@@ -3,13 +3,16 @@
  *
  * A port of workato_connectors/_ngif.py and _ngif_syntax.py (the reference; read their
  * docstrings for the full language). In short:
- *   expression = and { "||" and }        and = not { "&&" not }     not = { "!" } comparison
- *   comparison = "(" expression ")" | operand [ ("==" | "===" | "!=" | "!==") operand ]
+ *   expression = and { "||" and }       and = equality { "&&" equality }
+ *   equality   = unary [ ("==" | "===" | "!=" | "!==") unary ]      unary = { "!" } primary
+ *   primary    = "(" expression ")" | operand
  *   operand    = "line" "." name { "." name } | string | number | true | false | null | undefined
- * `!` binds looser than `==`; comparisons do not chain, never compare two fields, and never
- * compare a parenthesised group. Truthiness is JavaScript's plus "false" is falsy; `==`
- * matches null only with null, a boolean with itself or "true"/"false", a string with the
- * same string, and numbers by value. An expression that does not parse shows its field.
+ * `!` binds as in JavaScript (`!line.a == 'x'` is `(!line.a) == 'x'`); comparisons do not
+ * chain and need a literal on one side, so two fields and an un-negated group are never
+ * compared. A compared negation is rewritten into a truthiness test or a constant.
+ * Truthiness is JavaScript's plus "false" is falsy; `==` matches null only with null, a
+ * boolean with itself or "true"/"false", a string with the same string, and numbers by
+ * value. An expression that does not parse shows its field.
  */
 (function (root) {
   "use strict";
@@ -103,48 +106,61 @@
       return operands.length === 1 ? operands[0] : { type: "or", operands: operands };
     }
     function andRule() {
-      var operands = [notRule()];
+      var operands = [equalityRule()];
       while (peek("&&")) {
         index++;
-        operands.push(notRule());
+        operands.push(equalityRule());
       }
       return operands.length === 1 ? operands[0] : { type: "and", operands: operands };
     }
-    function notRule() {
+    function truth(unary) {
+      return unary.bangs % 2 ? { type: "not", operand: unary.node } : unary.node;
+    }
+    function literalOf(unary) {
+      return unary.bangs === 0 && !unary.grouped && unary.node.type === "literal" ? unary.node : null;
+    }
+    function equalityRule() {
+      var left = unaryRule();
+      if (!peekEquality()) return truth(left);
+      var op = tokens[index++];
+      var right = unaryRule();
+      if (peekEquality()) throw fail("comparisons do not chain");
+      if ((left.bangs === 0 && left.grouped) || (right.bangs === 0 && right.grouped)) {
+        throw NgIfSyntaxError(op.position, "a parenthesised expression cannot be compared");
+      }
+      var other = left;
+      var literal = literalOf(right);
+      if (literal === null) {
+        other = right;
+        literal = literalOf(left);
+      }
+      if (literal === null) {
+        throw NgIfSyntaxError(op.position, "one side must be a literal (comparing two fields is not supported)");
+      }
+      if (other.bangs === 0) return { type: "compare", op: EQUALITY[op.text], left: other.node, right: literal };
+      // As in _ngif_syntax.py: a negation is a boolean, so its comparison with a literal
+      // is a truthiness test or a constant, and the evaluator needs no new node.
+      var boolean = asBoolean(literal.value);
+      if (boolean === null) return { type: "literal", value: EQUALITY[op.text] === "!=" };
+      var node = truth(other);
+      if (boolean === (EQUALITY[op.text] === "==")) return node;
+      return node.type === "not" ? node.operand : { type: "not", operand: node };
+    }
+    function unaryRule() {
       var bangs = 0;
       while (peek("!")) {
         index++;
         bangs++;
       }
-      var node = comparisonRule();
-      return bangs % 2 ? { type: "not", operand: node } : node;
-    }
-    function comparisonRule() {
-      if (peek("(")) {
-        depth++;
-        if (depth > MAX_DEPTH) throw fail("more than " + MAX_DEPTH + " nested parentheses");
-        index++;
-        var inner = expressionRule();
-        if (!peek(")")) throw fail("expected ')'");
-        index++;
-        depth--;
-        if (peekEquality()) throw fail("a parenthesised expression cannot be compared");
-        return inner;
-      }
-      var left = operandRule();
-      if (!peekEquality()) return left;
-      var op = tokens[index++];
-      var right = operandRule();
-      if (left.type === "path" && right.type === "path") {
-        throw NgIfSyntaxError(op.position, "comparing two fields is not supported");
-      }
-      if (peekEquality()) throw fail("comparisons do not chain");
-      if (right.type === "path") {
-        var swap = left;
-        left = right;
-        right = swap;
-      }
-      return { type: "compare", op: EQUALITY[op.text], left: left, right: right };
+      if (!peek("(")) return { bangs: bangs, node: operandRule(), grouped: false };
+      depth++;
+      if (depth > MAX_DEPTH) throw fail("more than " + MAX_DEPTH + " nested parentheses");
+      index++;
+      var inner = expressionRule();
+      if (!peek(")")) throw fail("expected ')'");
+      index++;
+      depth--;
+      return { bangs: bangs, node: inner, grouped: true };
     }
     function operandRule() {
       var token = tokens[index++];
