@@ -15,6 +15,16 @@ from jsonschema import Draft202012Validator
 
 from workato_connectors._models import SchemaField
 from workato_connectors._ngif import (
+    condition_schema,
+    evaluate,
+    is_truthy,
+    is_visible,
+    log_unparseable,
+    visible_fields,
+)
+from workato_connectors._ngif_syntax import (
+    MAX_DEPTH,
+    MAX_LENGTH,
     And,
     Compare,
     Literal,
@@ -22,15 +32,8 @@ from workato_connectors._ngif import (
     Not,
     Or,
     Path,
-    condition_schema,
-    evaluate,
-    is_truthy,
-    is_visible,
-    log_unparseable,
     parse,
-    visible_fields,
 )
-from workato_connectors._ngif_syntax import MAX_DEPTH, MAX_LENGTH
 
 # (expression, line values, expected)
 CASES: list[tuple[str, dict[str, Any], bool]] = [

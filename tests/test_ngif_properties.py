@@ -11,13 +11,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from workato_connectors._models import SchemaField
-from workato_connectors._ngif import (
-    NgIfSyntaxError,
-    condition_schema,
-    evaluate,
-    is_visible,
-    parse,
-)
+from workato_connectors._ngif import condition_schema, evaluate, is_visible
+from workato_connectors._ngif_syntax import NgIfSyntaxError, parse
 
 # (expression, line values, expected)
 # -- property-based: the parser against an independent oracle, and against JSON Schema --

@@ -44,7 +44,8 @@ from typing import Any
 import msgspec
 
 from ._models import PickListOption, SchemaField
-from ._ngif import NgIfSyntaxError, compile_condition, condition_schema
+from ._ngif import compile_condition, condition_schema
+from ._ngif_syntax import NgIfSyntaxError
 
 __all__ = ["DIALECT", "hint_text", "is_required", "to_json_schema"]
 

@@ -42,7 +42,6 @@ import msgspec
 from ._models import SchemaField
 from ._ngif_syntax import (
     And,
-    Compare,
     Literal,
     NgIfSyntaxError,
     Node,
@@ -55,14 +54,6 @@ from ._ngif_syntax import (
 )
 
 __all__ = [
-    "And",
-    "Compare",
-    "Literal",
-    "NgIfSyntaxError",
-    "Node",
-    "Not",
-    "Or",
-    "Path",
     "compile_condition",
     "condition_schema",
     "evaluate",
@@ -70,7 +61,6 @@ __all__ = [
     "is_visible",
     "log_unparseable",
     "loose_equal",
-    "parse",
     "visible_fields",
 ]
 

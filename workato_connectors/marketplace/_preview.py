@@ -22,8 +22,8 @@ import msgspec
 from markupsafe import Markup
 
 from .._models import PickListOption, SchemaField
-from .._ngif import And, Compare, NgIfSyntaxError, Node, Not, Or, Path, parse
-from .._ngif import Literal as Constant
+from .._ngif_syntax import And, Compare, NgIfSyntaxError, Node, Not, Or, Path, parse
+from .._ngif_syntax import Literal as Constant
 from ._hints import sanitize_hint
 
 __all__ = ["FieldView", "OptionView", "build_form", "ngif_references", "widget_for"]
