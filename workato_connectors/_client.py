@@ -17,6 +17,7 @@ from ._config import (
     DEFAULT_PAGE_CONCURRENCY,
     DEFAULT_TIMEOUT,
     MAX_PER_PAGE,
+    RATE_LIMIT_RETRY_FACTOR,
     TOKEN_ENV,
     USER_AGENT,
     RetryPolicy,
@@ -128,7 +129,7 @@ class WorkatoClient:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"max_retries must be an int >= 0, got {max_retries!r}")
         if max_rate_limit_retries is None:
-            max_rate_limit_retries = 3 * max_retries
+            max_rate_limit_retries = RATE_LIMIT_RETRY_FACTOR * max_retries
         elif (
             isinstance(max_rate_limit_retries, bool)
             or not isinstance(max_rate_limit_retries, int)

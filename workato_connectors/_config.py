@@ -36,6 +36,8 @@ MAX_PER_PAGE = 100
 DEFAULT_PAGE_CONCURRENCY = 8
 DEFAULT_MAX_CONCURRENCY = 16
 DEFAULT_MAX_RETRIES = 3
+#: 429s get this many times the allowance of other failures: waiting out a 429 is cheap.
+RATE_LIMIT_RETRY_FACTOR = 3
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=60.0, sock_connect=10.0, sock_read=30.0)
 
 
@@ -49,7 +51,7 @@ class RetryPolicy:
     """
 
     max_retries: int = DEFAULT_MAX_RETRIES
-    max_rate_limit_retries: int = 8
+    max_rate_limit_retries: int = RATE_LIMIT_RETRY_FACTOR * DEFAULT_MAX_RETRIES
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
     #: Pause after a 429 that carries no Retry-After (grows with the attempt number).
