@@ -144,3 +144,21 @@ def cards(page: Page) -> Locator:
 def showing(shown: int, total: int) -> str:
     """Return the index's count line, e.g. ``Showing 1,234 of 5,000 apps``."""
     return f"Showing {shown:,} of {total:,} apps"
+
+
+async def check_jms_managed_connection_swap(page: Page) -> tuple[Locator, Locator]:
+    """On an open jms page, tick the managed-connection stand-in and see the fields swap.
+
+    Returns the ``profile`` and ``provider`` inputs, with "Amazon SQS" picked.
+    """
+    profile = page.get_by_label("On-prem connection profile")
+    provider = page.get_by_label("Provider")
+    await expect(profile).to_be_visible()
+    await expect(provider).to_be_hidden()
+    await expect(page.locator("#preview-status")).to_have_text("2 of 3 fields shown")
+    await page.get_by_label("Use managed connection").check()
+    await expect(provider).to_be_visible()
+    await expect(profile).to_be_hidden()
+    await provider.select_option("Amazon SQS")
+    await expect(provider.locator("option:checked")).to_have_text("Amazon SQS")
+    return profile, provider

@@ -18,6 +18,7 @@ from browser_support import (
     ARTIFACTS,
     SAMPLES,
     cards,
+    check_jms_managed_connection_swap,
 )
 from playwright.async_api import Page, expect
 
@@ -213,16 +214,7 @@ async def test_connector_page_lists_operations_with_their_flags(page: Page) -> N
 
 async def test_jms_preview_swaps_fields_when_managed_connection_is_checked(page: Page) -> None:
     await page.goto("/small/connectors/jms.html")
-    profile = page.get_by_label("On-prem connection profile")
-    provider = page.get_by_label("Provider")
-    await expect(profile).to_be_visible()
-    await expect(provider).to_be_hidden()
-    await expect(page.locator("#preview-status")).to_have_text("2 of 3 fields shown")
-
-    await page.get_by_label("Use managed connection").check()
-    await expect(provider).to_be_visible()
-    await expect(profile).to_be_hidden()
-    await provider.select_option("Amazon SQS")
+    profile, provider = await check_jms_managed_connection_swap(page)
     await expect(page.get_by_role("link", name="here")).to_have_attribute(
         "rel", "noopener noreferrer"
     )

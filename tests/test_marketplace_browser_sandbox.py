@@ -17,6 +17,7 @@ import pytest
 from browser_support import (
     ARTIFACTS,
     cards,
+    check_jms_managed_connection_swap,
     showing,
 )
 from playwright.async_api import Page, expect
@@ -123,16 +124,7 @@ async def test_sandbox_site_jms_page_previews_the_managed_connection_swap(page: 
     await cards(page).get_by_role("link").click()
     await expect(page).to_have_url("/sandbox/connectors/jms.html")
 
-    profile = page.get_by_label("On-prem connection profile")
-    provider = page.get_by_label("Provider")
-    await expect(profile).to_be_visible()
-    await expect(provider).to_be_hidden()
-    await expect(page.locator("#preview-status")).to_have_text("2 of 3 fields shown")
-    await page.get_by_label("Use managed connection").check()
-    await expect(provider).to_be_visible()
-    await expect(profile).to_be_hidden()
-    await provider.select_option("Amazon SQS")
-    await expect(provider.locator("option:checked")).to_have_text("Amazon SQS")
+    await check_jms_managed_connection_swap(page)
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=ARTIFACTS / "marketplace-sandbox-jms.png", full_page=True)
 
